@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+// aibom: supply-chain security for AI assets. No package dependencies by design:
+// Foundation, Dispatch, Glibc and the system OpenSSL 3 only.
+import PackageDescription
+
+let package = Package(
+    name: "aibom",
+    products: [
+        .executable(name: "aibom", targets: ["aibom"]),
+        .library(name: "AIBOM", targets: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "AIBOMCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "AIBOMDigest", dependencies: ["AIBOMCrypto"]),
+        .target(name: "AIBOMFormats"),
+        .executableTarget(
+            name: "aibom",
+            dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats"]
+        ),
+        .target(
+            name: "AIBOMTestSupport",
+            dependencies: ["AIBOMCrypto"],
+            path: "Tests/AIBOMTestSupport"
+        ),
+        .testTarget(name: "AIBOMCryptoTests", dependencies: ["AIBOMCrypto", "AIBOMTestSupport"]),
+        .testTarget(name: "AIBOMDigestTests", dependencies: ["AIBOMDigest", "AIBOMTestSupport"]),
+        .testTarget(name: "AIBOMFormatsTests", dependencies: ["AIBOMFormats", "AIBOMTestSupport"]),
+        .testTarget(name: "aibomTests", dependencies: ["aibom", "AIBOMTestSupport"]),
+    ]
+)
