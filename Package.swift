@@ -7,7 +7,7 @@ let package = Package(
     name: "aibom",
     products: [
         .executable(name: "aibom", targets: ["aibom"]),
-        .library(name: "AIBOM", targets: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats"]),
+        .library(name: "AIBOM", targets: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel"]),
     ],
     targets: [
         .systemLibrary(
@@ -16,11 +16,12 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "AIBOMCrypto", dependencies: ["COpenSSL"]),
-        .target(name: "AIBOMDigest", dependencies: ["AIBOMCrypto"]),
+        .target(name: "AIBOMDigest", dependencies: ["AIBOMCrypto", "AIBOMFormats"]),
         .target(name: "AIBOMFormats"),
+        .target(name: "AIBOMModel", dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats"]),
         .executableTarget(
             name: "aibom",
-            dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats"]
+            dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel"]
         ),
         .target(
             name: "AIBOMTestSupport",
@@ -30,6 +31,7 @@ let package = Package(
         .testTarget(name: "AIBOMCryptoTests", dependencies: ["AIBOMCrypto", "AIBOMTestSupport"]),
         .testTarget(name: "AIBOMDigestTests", dependencies: ["AIBOMDigest", "AIBOMTestSupport"]),
         .testTarget(name: "AIBOMFormatsTests", dependencies: ["AIBOMFormats", "AIBOMTestSupport"]),
+        .testTarget(name: "AIBOMModelTests", dependencies: ["AIBOMModel", "AIBOMTestSupport"]),
         .testTarget(name: "aibomTests", dependencies: ["aibom", "AIBOMTestSupport"]),
     ]
 )

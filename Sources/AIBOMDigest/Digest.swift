@@ -2,6 +2,7 @@
 /// bounded depth and count) and hashes its files in parallel on all cores with bounded
 /// memory. Everything above (BOMs, verification, model signing) takes its digests from here.
 import AIBOMCrypto
+@_exported import func AIBOMFormats.byteOrderLess
 
 /// A digest that carries its algorithm, so digests of different kinds never compare equal.
 public struct Digest: Hashable, Sendable, CustomStringConvertible {
@@ -52,9 +53,4 @@ public struct FileDigest: Hashable, Sendable {
         self.sha256 = sha256
         self.shards = shards
     }
-}
-
-/// Sorts paths by the byte order of their UTF-8 encoding (not Swift's Unicode ordering).
-public func byteOrderLess(_ a: String, _ b: String) -> Bool {
-    a.utf8.lexicographicallyPrecedes(b.utf8)
 }

@@ -20,6 +20,9 @@ protocol Command: Sendable {
 
 /// Every command, in the order `aibom --help` lists them.
 let allCommands: [any Command.Type] = [
+    InitCommand.self,
+    BuildCommand.self,
+    ShowCommand.self,
     HashCommand.self,
     KeygenCommand.self,
 ]
