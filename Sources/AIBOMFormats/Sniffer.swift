@@ -51,6 +51,9 @@ public enum Sniffer {
         func starts(_ magic: [UInt8]) -> Bool { head.count >= magic.count && Array(head[0..<magic.count]) == magic }
         if GGUF.sniff(head) { return .gguf }
         if Safetensors.sniff(head, fileSize: size) { return .safetensors }
+        // A damaged weights file is still read as what its name says, so the damage is reported.
+        if ext == "safetensors" { return .safetensors }
+        if ext == "gguf" { return .gguf }
         if starts([0x50, 0x4b, 0x03, 0x04]) || starts([0x50, 0x4b, 0x05, 0x06]) {
             let names = (try? ZipDirectory.read(path).map(\.name)) ?? []
             if names.contains(where: { $0.hasSuffix("data.pkl") || $0 == "data.pkl" }) { return .pytorchZip }
@@ -108,6 +111,11 @@ public enum Faiss {
         public let fourcc: String
         public let dimension: Int32
         public let count: Int64
+        public init(fourcc: String, dimension: Int32, count: Int64) {
+            self.fourcc = fourcc
+            self.dimension = dimension
+            self.count = count
+        }
     }
 
     static func sniff(_ head: [UInt8]) -> Bool {

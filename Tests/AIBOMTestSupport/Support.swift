@@ -7,7 +7,8 @@ public final class TempDir: @unchecked Sendable {
     public let path: String
 
     public init(_ label: String = "aibom-test") {
-        let template = NSTemporaryDirectory() + "/\(label)-XXXXXX"
+        let tmp = NSTemporaryDirectory()
+        let template = (tmp.hasSuffix("/") ? tmp : tmp + "/") + "\(label)-XXXXXX"
         var bytes = Array(template.utf8CString)
         guard let p = mkdtemp(&bytes) else { fatalError("mkdtemp failed") }
         path = String(cString: p)
