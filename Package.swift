@@ -7,7 +7,7 @@ let package = Package(
     name: "aibom",
     products: [
         .executable(name: "aibom", targets: ["aibom"]),
-        .library(name: "AIBOM", targets: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel"]),
+        .library(name: "AIBOM", targets: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify"]),
     ],
     targets: [
         .systemLibrary(
@@ -19,9 +19,11 @@ let package = Package(
         .target(name: "AIBOMDigest", dependencies: ["AIBOMCrypto", "AIBOMFormats"]),
         .target(name: "AIBOMFormats"),
         .target(name: "AIBOMModel", dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats"]),
+        .target(name: "AIBOMAttestation", dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel"]),
+        .target(name: "AIBOMVerify", dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation"]),
         .executableTarget(
             name: "aibom",
-            dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel"]
+            dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify"]
         ),
         .target(
             name: "AIBOMTestSupport",
@@ -32,6 +34,8 @@ let package = Package(
         .testTarget(name: "AIBOMDigestTests", dependencies: ["AIBOMDigest", "AIBOMTestSupport"]),
         .testTarget(name: "AIBOMFormatsTests", dependencies: ["AIBOMFormats", "AIBOMTestSupport"]),
         .testTarget(name: "AIBOMModelTests", dependencies: ["AIBOMModel", "AIBOMTestSupport"]),
+        .testTarget(name: "AIBOMAttestationTests", dependencies: ["AIBOMAttestation", "AIBOMTestSupport"]),
+        .testTarget(name: "AIBOMVerifyTests", dependencies: ["AIBOMVerify", "AIBOMTestSupport"]),
         .testTarget(name: "aibomTests", dependencies: ["aibom", "AIBOMTestSupport"]),
     ]
 )

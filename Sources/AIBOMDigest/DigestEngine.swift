@@ -60,8 +60,12 @@ public struct DigestEngine: Sendable {
         guard options.bufferSize >= 4096, options.bufferSize <= DigestLimits.maxBufferSize else {
             throw DigestError.invalidOption("buffer size must be between 4 KiB and 16 MiB")
         }
-        if let s = options.shardSize, s < DigestLimits.minShardSize {
-            throw DigestError.invalidOption("--shard-size must be at least \(DigestLimits.minShardSize) bytes")
+        if let s = options.shardSize {
+            guard s >= DigestLimits.minShardSize else { throw DigestError.invalidOption("--shard-size must be at least 1 byte") }
+            let shards = files.reduce(UInt64(0)) { $0 + max(1, ($1.size + s - 1) / s) }
+            guard shards <= DigestLimits.maxShards else {
+                throw DigestError.invalidOption("--shard-size \(s) would make \(shards) shards (at most \(DigestLimits.maxShards)); use larger shards")
+            }
         }
 
         // Work items: one whole-file pass per file, plus one per shard when asked.

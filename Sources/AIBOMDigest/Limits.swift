@@ -10,6 +10,8 @@ public enum DigestLimits {
     public static let maxBufferSize = 16 << 20
     /// Most worker threads.
     public static let maxJobs = 256
-    /// Smallest shard size accepted (shards smaller than this cost more in bookkeeping than they save).
-    public static let minShardSize: UInt64 = 4096
+    /// Smallest shard size accepted.
+    public static let minShardSize: UInt64 = 1
+    /// Most shards one run digests (bounds the bookkeeping memory whatever the shard size).
+    public static let maxShards: UInt64 = 10_000_000
 }

@@ -8,6 +8,12 @@ public struct WalkEntry: Sendable, Hashable {
     public let openPath: String
     /// Size reported by `lstat`/`stat` during the walk.
     public let size: UInt64
+
+    public init(relativePath: String, openPath: String, size: UInt64) {
+        self.relativePath = relativePath
+        self.openPath = openPath
+        self.size = size
+    }
 }
 
 /// Something a walk saw and did not hash, with the reason. Reported, never silent.

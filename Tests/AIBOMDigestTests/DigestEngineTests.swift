@@ -133,7 +133,11 @@ final class DigestEngineTests: XCTestCase {
 
     func testRejectsBadOptions() {
         XCTAssertThrowsError(try DigestEngine(options: HashOptions(jobs: 0)).hash([]))
-        XCTAssertThrowsError(try DigestEngine(options: HashOptions(shardSize: 10)).hash([]))
+        XCTAssertThrowsError(try DigestEngine(options: HashOptions(shardSize: 0)).hash([]))
+        let huge = [WalkEntry(relativePath: "w", openPath: "/nonexistent", size: 1 << 40)]
+        XCTAssertThrowsError(try DigestEngine(options: HashOptions(shardSize: 1)).hash(huge)) {
+            XCTAssertTrue("\($0)".contains("use larger shards"), "\($0)")
+        }
     }
 
     func testDigestCarriesAlgorithm() {

@@ -23,8 +23,12 @@ let allCommands: [any Command.Type] = [
     InitCommand.self,
     BuildCommand.self,
     ShowCommand.self,
+    SignCommand.self,
+    VerifyCommand.self,
     HashCommand.self,
     KeygenCommand.self,
+    SignModelCommand.self,
+    VerifyModelCommand.self,
 ]
 
 let version = "0.1.0"

@@ -36,7 +36,7 @@ enum HashCommand: Command {
         var shardSize: UInt64? = nil
         if let s = args.value("shard-size") {
             guard let n = ByteCount.parse(s), n >= DigestLimits.minShardSize else {
-                throw UsageError(command: "hash", message: "--shard-size must be a size of at least 4KiB (e.g. 1GiB), not '\(s)'")
+                throw UsageError(command: "hash", message: "--shard-size must be a size in bytes (e.g. 1GiB, 64M), not '\(s)'")
             }
             shardSize = n
         }

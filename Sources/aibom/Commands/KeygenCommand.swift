@@ -11,6 +11,7 @@ enum KeygenCommand: Command {
         options: [
             .value("algorithm", "a", "ed25519|ecdsa-p256", "Key algorithm (default: ed25519)"),
             .value("out", "o", "PATH", "Write PATH.key and PATH.pub (required)"),
+            .flag("quiet", "q", "Print only the key id"),
         ] + passphraseOptions + [.format],
         discussion: """
         The private key is PKCS#8 PEM, encrypted (AES-256-CBC, PBKDF2) when a passphrase is
