@@ -33,6 +33,15 @@ print(f"  {label:<44} {best:7.3f} s  peak RSS {rss:6.1f} MiB")
 PY
 }
 
+# A signed release over set4 (one directory asset), for timing `aibom verify` against `aibom hash`.
+rel="$data/release"
+rm -rf "$rel" && mkdir -p "$rel"
+printf '{"release":{"name":"bench","version":"1"},"assets":[{"name":"weights","kind":"model","path":"../set4"}]}' > "$rel/manifest.json"
+"$bin" keygen -q --out "$rel/k" >/dev/null
+printf '{"keys":[{"name":"bench","publicKeyFile":"k.pub"}]}' > "$rel/policy.json"
+"$bin" build -q -m "$rel/manifest.json" -o "$rel/bom.cdx.json"
+"$bin" sign "$rel/bom.cdx.json" --key "$rel/k.key" --out "$rel/bom.intoto.json" >/dev/null
+
 # The reference tool, from PATH or a venv (MODEL_SIGNING=/path/to/model_signing).
 ms=${MODEL_SIGNING:-$(command -v model_signing || true)}
 [ -n "$ms" ] && [ ! -f "$data/ms.key" ] && openssl ecparam -name prime256v1 -genkey -noout -out "$data/ms.key"
@@ -43,6 +52,8 @@ for set in set4 big; do
   size=$(du -sb "$data/$set" | cut -f1)
   echo "data set $set: $(ls "$data/$set" | wc -l) files, $((size >> 20)) MiB"
   time_cmd "aibom hash (release, $n jobs)" "$bin" hash -q "$data/$set"
+  [ "$set" = set4 ] && time_cmd "aibom verify (signed release of this set)" "$bin" verify -q "$rel/bom.intoto.json" \
+    --policy "$rel/policy.json" --root "$rel"
   [ "$set" = big ] && time_cmd "aibom hash --shard-size 256MiB" "$bin" hash -q --shard-size 256MiB "$data/$set"
   time_cmd "openssl dgst -sha256, xargs -P$n (limit)" sh -c "ls -d $data/$set/* | xargs -P$n -n1 openssl dgst -sha256"
   time_cmd "sha256sum (sequential)" sh -c "sha256sum $data/$set/*"
