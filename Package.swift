@@ -7,7 +7,7 @@ let package = Package(
     name: "aibom",
     products: [
         .executable(name: "aibom", targets: ["aibom"]),
-        .library(name: "AIBOM", targets: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify"]),
+        .library(name: "AIBOM", targets: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify", "AIBOMScan"]),
     ],
     targets: [
         .systemLibrary(
@@ -17,13 +17,19 @@ let package = Package(
         ),
         .target(name: "AIBOMCrypto", dependencies: ["COpenSSL"]),
         .target(name: "AIBOMDigest", dependencies: ["AIBOMCrypto", "AIBOMFormats"]),
-        .target(name: "AIBOMFormats"),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "AIBOMFormats", dependencies: ["CZlib"]),
         .target(name: "AIBOMModel", dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats"]),
         .target(name: "AIBOMAttestation", dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel"]),
         .target(name: "AIBOMVerify", dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation"]),
+        .target(name: "AIBOMScan", dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats"]),
         .executableTarget(
             name: "aibom",
-            dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify"]
+            dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify", "AIBOMScan"]
         ),
         .target(
             name: "AIBOMTestSupport",
@@ -36,6 +42,7 @@ let package = Package(
         .testTarget(name: "AIBOMModelTests", dependencies: ["AIBOMModel", "AIBOMTestSupport"]),
         .testTarget(name: "AIBOMAttestationTests", dependencies: ["AIBOMAttestation", "AIBOMTestSupport"]),
         .testTarget(name: "AIBOMVerifyTests", dependencies: ["AIBOMVerify", "AIBOMTestSupport"]),
+        .testTarget(name: "AIBOMScanTests", dependencies: ["AIBOMScan", "AIBOMTestSupport"]),
         .testTarget(name: "aibomTests", dependencies: ["aibom", "AIBOMTestSupport"]),
     ]
 )

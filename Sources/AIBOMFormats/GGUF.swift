@@ -78,7 +78,9 @@ public enum GGUF {
     public static func sniff(_ prefix: [UInt8]) -> Bool { prefix.count >= 8 && Array(prefix[0..<4]) == Array("GGUF".utf8) }
 
     /// Reads the header, metadata and tensor infos of a GGUF file. Tensor data is not read.
-    public static func read(_ path: String) throws -> GGUFInfo {
+    /// `strings`, when given, sees every metadata string up to the kept limit (key, value),
+    /// array elements included, except tokenizer vocabularies (`tokenizer.ggml.*`).
+    public static func read(_ path: String, strings: ((String, String) -> Void)? = nil) throws -> GGUFInfo {
         let r = try BinaryReader(path: path)
         guard try r.bytes(4) == Array("GGUF".utf8) else { throw r.fail("not a GGUF file (bad magic)") }
         let version = try r.u32()
@@ -97,7 +99,8 @@ public enum GGUF {
             let key = try readString(r, what: "metadata key")
             guard case .string(let k) = key else { throw r.fail("GGUF metadata key longer than 1 MiB") }
             let type = try r.u32()
-            metadata[k] = try readValue(r, type: type, depth: 0)
+            let visit = k.hasPrefix("tokenizer.ggml.") ? nil : strings.map { v in { (s: String) in v(k, s) } }
+            metadata[k] = try readValue(r, type: type, depth: 0, visit: visit)
         }
         var tensors: [TensorInfo] = []
         tensors.reserveCapacity(Int(tensorCount))
@@ -134,7 +137,7 @@ public enum GGUF {
 
     private static let fixedSizes: [UInt32: UInt64] = [0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8]
 
-    private static func readValue(_ r: BinaryReader, type: UInt32, depth: Int) throws -> GGUFValue {
+    private static func readValue(_ r: BinaryReader, type: UInt32, depth: Int, visit: ((String) -> Void)?) throws -> GGUFValue {
         switch type {
         case 0: return .uint(UInt64(try r.u8()))
         case 1: return .int(Int64(Int8(bitPattern: try r.u8())))
@@ -144,7 +147,10 @@ public enum GGUF {
         case 5: return .int(Int64(try r.i32()))
         case 6: return .float(Double(try r.f32()))
         case 7: return .bool(try r.u8() != 0)
-        case 8: return try readString(r, what: "string")
+        case 8:
+            let v = try readString(r, what: "string")
+            if case .string(let s) = v { visit?(s) }
+            return v
         case 10: return .uint(try r.u64())
         case 11: return .int(try r.i64())
         case 12: return .float(try r.f64())
@@ -161,11 +167,11 @@ public enum GGUF {
             var head: [GGUFValue] = []
             if let fixed = fixedSizes[elemType] {
                 let keep = min(count, UInt64(FormatLimits.ggufMaxKeptArrayElements))
-                for _ in 0..<keep { head.append(try readValue(r, type: elemType, depth: depth + 1)) }
+                for _ in 0..<keep { head.append(try readValue(r, type: elemType, depth: depth + 1, visit: nil)) }
                 try r.skip((count - keep) * fixed)
             } else {
                 for i in 0..<count {
-                    let v = try readValue(r, type: elemType, depth: depth + 1)
+                    let v = try readValue(r, type: elemType, depth: depth + 1, visit: visit)
                     if i < FormatLimits.ggufMaxKeptArrayElements { head.append(v) }
                 }
             }

@@ -4,7 +4,13 @@
 public enum Pickle {
     public static func sniff(_ head: [UInt8]) -> Bool {
         guard let first = head.first else { return false }
-        if first == 0x80, head.count >= 2, head[1] >= 2, head[1] <= 5 { return true }
+        if first == 0x80, head.count >= 2, head[1] <= 5 { return true }
+        // MARK then a string, global or container opcode: protocol 0/1 (INST, OBJ, tuples).
+        if first == UInt8(ascii: "("), head.count >= 2,
+           [UInt8(ascii: "c"), UInt8(ascii: "S"), UInt8(ascii: "V"), UInt8(ascii: "X"), UInt8(ascii: "U"), UInt8(ascii: "I"),
+            UInt8(ascii: "("), UInt8(ascii: "d"), UInt8(ascii: "l"), UInt8(ascii: "t"), UInt8(ascii: "N"), 0x8c].contains(head[1]) {
+            return true
+        }
         // Legacy PyTorch files start with a pickled magic number (protocol 2: 0x80 0x02 0x8a 0x0a ...),
         // covered above. Protocol 0/1 streams commonly open with '(' MARK, '}' EMPTY_DICT or ']' EMPTY_LIST
         // followed by another opcode; require a plausible second byte to avoid matching text.

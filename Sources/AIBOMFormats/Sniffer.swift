@@ -94,7 +94,7 @@ public enum Sniffer {
 
     /// True if the bytes decode as UTF-8 text without control characters other than whitespace
     /// (a sequence cut at the end of the sample is allowed).
-    static func looksLikeText(_ bytes: [UInt8]) -> Bool {
+    public static func looksLikeText(_ bytes: [UInt8]) -> Bool {
         if bytes.isEmpty { return true }
         for b in bytes where b < 0x20 && b != 0x09 && b != 0x0a && b != 0x0d { return false }
         for cut in 0..<min(4, bytes.count) where String(validating: bytes.dropLast(cut), as: UTF8.self) != nil {

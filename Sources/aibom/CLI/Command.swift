@@ -25,6 +25,7 @@ let allCommands: [any Command.Type] = [
     ShowCommand.self,
     SignCommand.self,
     VerifyCommand.self,
+    ScanCommand.self,
     HashCommand.self,
     KeygenCommand.self,
     SignModelCommand.self,
