@@ -1,7 +1,17 @@
 import AIBOMCrypto
 import AIBOMDigest
 import AIBOMFormats
+import Dispatch
 import Foundation
+import Synchronization
+
+/// Per-index results filled in by worker threads.
+final class ParallelResults<T: Sendable>: Sendable {
+    private let slots: Mutex<[T?]>
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ i: Int, _ v: T) { slots.withLock { $0[i] = v } }
+    func values() -> [T] { slots.withLock { $0.compactMap { $0 } } }
+}
 
 /// Options of a scan.
 public struct ScanOptions: Sendable {
@@ -46,13 +56,32 @@ public struct Scanner: Sendable {
     public func scan(_ paths: [String]) throws -> ScanReport {
         var report = ScanReport()
         let walker = TreeWalker(options: WalkOptions(followSymlinks: options.followSymlinks, ignorePaths: [".git"]))
+        var files: [(open: String, display: String)] = []
         for root in paths {
             let walk = try walker.walk(root)
             for s in walk.skipped { report.notes.append("\(walk.rootIsFile ? root : root + "/" + s.relativePath): \(s.description)") }
             for f in walk.files {
-                let display = walk.rootIsFile ? root : (root.hasSuffix("/") ? root + f.relativePath : root + "/" + f.relativePath)
-                scanFile(f.openPath, display: display, into: &report)
+                files.append((f.openPath, walk.rootIsFile ? root : (root.hasSuffix("/") ? root + f.relativePath : root + "/" + f.relativePath)))
             }
+        }
+        // Files are independent: scan them on all cores, then merge in order.
+        let results = ParallelResults<ScanReport>(count: files.count)
+        let next = Atomic<Int>(0)
+        let list = files
+        DispatchQueue.concurrentPerform(iterations: min(HashOptions.onlineCores, max(1, files.count))) { _ in
+            while true {
+                let k = next.add(1, ordering: .relaxed).oldValue
+                guard k < list.count else { return }
+                var r = ScanReport()
+                scanFile(list[k].open, display: list[k].display, into: &r)
+                results.set(k, r)
+            }
+        }
+        for r in results.values() {
+            report.findings += r.findings
+            report.notes += r.notes
+            report.filesScanned += r.filesScanned
+            report.bytesScanned += r.bytesScanned
         }
         report.findings.sort { ($0.location, $0.line ?? 0, $0.offset ?? 0, $0.ruleID) < ($1.location, $1.line ?? 0, $1.offset ?? 0, $1.ruleID) }
         return report

@@ -13,13 +13,17 @@ public struct SecretRule: Sendable {
     /// Minimum Shannon entropy (bits per character) of the secret, 0 for none.
     public let minEntropy: Double
     public let severity: Severity
+    /// Keywords that are key names: a hit counts only when an assignment (`:` or `=`) follows
+    /// the name, checked by hand before any expression runs.
+    public let namedKeywords: Set<String>
     let regex: NSRegularExpression
 
-    init(_ id: String, _ description: String, keywords: [String], pattern: String, group: Int = 0, entropy: Double = 0,
-         severity: Severity = .high) {
+    init(_ id: String, _ description: String, keywords: [String], named: Set<String> = [], pattern: String, group: Int = 0,
+         entropy: Double = 0, severity: Severity = .high) {
         self.id = id
         self.description = description
         self.keywords = keywords
+        self.namedKeywords = named
         self.pattern = pattern
         self.secretGroup = group
         self.minEntropy = entropy
@@ -51,11 +55,12 @@ public enum SecretRules {
         SecretRule("aws-access-key-id", "AWS access key id", keywords: ["akia", "asia", "abia", "acca"],
                    pattern: #"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b"#, group: 1, entropy: 3.0, severity: .high),
         SecretRule("aws-secret-access-key", "AWS secret access key", keywords: ["secret_access_key", "secretaccesskey", "aws_secret", "secret-access-key"],
+                   named: ["secret_access_key", "secretaccesskey", "aws_secret", "secret-access-key"],
                    pattern: named("(?:secret_?access_?key|aws_?secret|secret-access-key)", "[A-Za-z0-9/+]{40}"), group: 1,
                    entropy: 4.0, severity: .critical),
         SecretRule("azure-storage-connection-string", "Azure storage connection string", keywords: ["accountkey="],
                    pattern: #"AccountName=[^;\s"']+;\s*AccountKey=([A-Za-z0-9+/]{86}==)"#, group: 1, severity: .critical),
-        SecretRule("azure-key", "Azure (OpenAI, Cognitive Services) key", keywords: ["azure"],
+        SecretRule("azure-key", "Azure (OpenAI, Cognitive Services) key", keywords: ["azure"], named: ["azure"],
                    pattern: named("azure[a-z0-9_.-]*(?:key|secret)", "[a-f0-9]{32}|[A-Za-z0-9]{84}"), group: 1, entropy: 3.0,
                    severity: .high),
         SecretRule("github-token", "GitHub token (classic)", keywords: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
@@ -75,17 +80,17 @@ public enum SecretRules {
                    pattern: #"\b(r8_[A-Za-z0-9]{37})\b"#, group: 1, entropy: 3.0, severity: .high),
         SecretRule("groq-api-key", "Groq API key", keywords: ["gsk_"],
                    pattern: #"\b(gsk_[A-Za-z0-9]{52})\b"#, group: 1, entropy: 3.0, severity: .high),
-        SecretRule("cohere-api-key", "Cohere API key", keywords: ["cohere", "co_api_key"],
+        SecretRule("cohere-api-key", "Cohere API key", keywords: ["cohere", "co_api_key"], named: ["cohere", "co_api_key"],
                    pattern: named("(?:cohere|co_api_key)", "[A-Za-z0-9]{40}"), group: 1, entropy: 3.5, severity: .high),
-        SecretRule("mistral-api-key", "Mistral API key", keywords: ["mistral"],
+        SecretRule("mistral-api-key", "Mistral API key", keywords: ["mistral"], named: ["mistral"],
                    pattern: named("mistral", "[A-Za-z0-9]{32}"), group: 1, entropy: 3.5, severity: .high),
-        SecretRule("together-api-key", "Together AI API key", keywords: ["together", "tgp_v1_"],
+        SecretRule("together-api-key", "Together AI API key", keywords: ["together", "tgp_v1_"], named: ["together"],
                    pattern: #"(?:\b(tgp_v1_[A-Za-z0-9_-]{40,})|(?i)together[a-z0-9_.-]*["']?\s*[:=]\s*["']?([a-f0-9]{64})\b)"#,
                    group: -1, entropy: 3.0, severity: .high),
-        SecretRule("pinecone-api-key", "Pinecone API key", keywords: ["pcsk_", "pinecone"],
+        SecretRule("pinecone-api-key", "Pinecone API key", keywords: ["pcsk_", "pinecone"], named: ["pinecone"],
                    pattern: #"(?:\b(pcsk_[A-Za-z0-9_]{50,})|(?i)pinecone[a-z0-9_.-]*["']?\s*[:=]\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))"#,
                    group: -1, entropy: 3.0, severity: .high),
-        SecretRule("wandb-api-key", "Weights & Biases API key", keywords: ["wandb", "api.wandb.ai"],
+        SecretRule("wandb-api-key", "Weights & Biases API key", keywords: ["wandb", "api.wandb.ai"], named: ["wandb"],
                    pattern: #"(?i)(?:wandb[a-z0-9_.-]*["']?\s*[:=]\s*["']?|api\.wandb\.ai\s+login\s+\S+\s+password\s+)([a-f0-9]{40}|[a-z0-9_-]{86})\b"#,
                    group: 1, entropy: 3.0, severity: .high),
         SecretRule("databricks-token", "Databricks personal access token", keywords: ["dapi"],
@@ -96,10 +101,10 @@ public enum SecretRules {
                    pattern: #"\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})"#, group: 1, severity: .critical),
         SecretRule("sendgrid-api-key", "SendGrid API key", keywords: ["sg."],
                    pattern: #"\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})\b"#, group: 1, severity: .high),
-        SecretRule("twilio-api-key", "Twilio API key or auth token", keywords: ["twilio"],
+        SecretRule("twilio-api-key", "Twilio API key or auth token", keywords: ["twilio"], named: ["twilio"],
                    pattern: #"(?i)twilio[a-z0-9_.-]*(?:key|token|secret|sid)["']?\s*[:=]\s*["']?((?-i:SK)[0-9a-fA-F]{32}|[a-f0-9]{32})\b"#,
                    group: 1, entropy: 3.0, severity: .high),
-        SecretRule("discord-bot-token", "Discord bot token", keywords: ["discord"],
+        SecretRule("discord-bot-token", "Discord bot token", keywords: ["discord"], named: ["discord"],
                    pattern: #"(?i)discord[a-z0-9_.-]*["']?\s*[:=]\s*["']?((?-i:[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}))"#,
                    group: 1, entropy: 3.0, severity: .high),
         SecretRule("discord-webhook", "Discord webhook", keywords: ["discord.com/api/webhooks", "discordapp.com/api/webhooks"],
@@ -118,7 +123,7 @@ public enum SecretRules {
                    pattern: #"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver)://[^:/\s"'@]*:([^@\s"'/]{3,})@[^\s"'/]+"#,
                    group: 1, severity: .high),
         SecretRule("generic-secret", "Generic secret assignment (key, token, secret, password)",
-                   keywords: ["key", "token", "secret", "passw", "pwd"],
+                   keywords: ["key", "token", "secret", "passw", "pwd"], named: ["key", "token", "secret", "passw", "pwd"],
                    pattern: #"(?i)\b[a-z0-9_.-]*(?:api[_-]?key|apikey|secret|token|passwd|password|pwd|auth[_-]?key|access[_-]?key|private[_-]?key)[a-z0-9_]*["']?\s*(?:[:=]|:=|=>)\s*["']?([^\s"'`,;(){}\[\]<>]{12,100})["'`]?"#,
                    group: 1, entropy: 3.5, severity: .medium),
     ]

@@ -19,23 +19,23 @@ public struct SecretMatcher: Sendable {
     public let rules: [SecretRule]
     private let firstByte: [Bool]
     private let prefixBits: [UInt64]
-    private let byPrefix: [UInt32: [(keyword: [UInt8], rules: [Int])]]
+    private let byPrefix: [UInt32: [(keyword: [UInt8], rules: [Int], named: [Bool])]]
 
     public init(rules: [SecretRule] = SecretRules.all) {
         self.rules = rules
         var first = [Bool](repeating: false, count: 256)
         var bits = [UInt64](repeating: 0, count: (1 << 24) / 64)
-        var table: [UInt32: [(keyword: [UInt8], rules: [Int])]] = [:]
-        var byKeyword: [[UInt8]: [Int]] = [:]
+        var table: [UInt32: [(keyword: [UInt8], rules: [Int], named: [Bool])]] = [:]
+        var byKeyword: [[UInt8]: [(Int, Bool)]] = [:]
         for (i, r) in rules.enumerated() {
-            for k in r.keywords { byKeyword[Array(k.lowercased().utf8), default: []].append(i) }
+            for k in r.keywords { byKeyword[Array(k.lowercased().utf8), default: []].append((i, r.namedKeywords.contains(k))) }
         }
-        for (k, rs) in byKeyword {
+        for (k, entries) in byKeyword {
             precondition(k.count >= 3, "keywords are at least 3 bytes")
             first[Int(k[0])] = true
             let p = UInt32(k[0]) << 16 | UInt32(k[1]) << 8 | UInt32(k[2])
             bits[Int(p >> 6)] |= 1 << UInt64(p & 63)
-            table[p, default: []].append((k, rs))
+            table[p, default: []].append((k, entries.map(\.0), entries.map(\.1)))
         }
         firstByte = first
         prefixBits = bits
@@ -55,28 +55,33 @@ public struct SecretMatcher: Sendable {
         let n = bytes.count
         guard n >= 3 else { return [] }
         bytes.withUnsafeBufferPointer { b in
-            let lower = SecretMatcher.lower
+          SecretMatcher.lower.withUnsafeBufferPointer { lower in
             firstByte.withUnsafeBufferPointer { first in
                 prefixBits.withUnsafeBufferPointer { bits in
                     var i = 0
                     while i < n - 2 {
                         let c0 = lower[Int(b[i])]
                         if !first[Int(c0)] { i += 1; continue }
+                        // Common case handled above in two table lookups; the rest is rare.
                         let p = UInt32(c0) << 16 | UInt32(lower[Int(b[i + 1])]) << 8 | UInt32(lower[Int(b[i + 2])])
                         if bits[Int(p >> 6)] & (1 << UInt64(p & 63)) == 0 { i += 1; continue }
-                        for (kw, rs) in byPrefix[p] ?? [] where i + kw.count <= n {
+                        for (kw, rs, named) in byPrefix[p] ?? [] where i + kw.count <= n {
                             var ok = true
                             for j in 3..<kw.count where lower[Int(b[i + j])] != kw[j] { ok = false; break }
                             guard ok else { continue }
-                            let (s, e) = lineBounds(b, i)
-                            for r in rs where seen.insert(Int64(r) << 40 | Int64(s)).inserted {
-                                candidates.append((r, s, e))
+                            let assigned = named.contains(true) ? SecretMatcher.assignmentFollows(b, i + kw.count) : false
+                            var lb: (Int, Int)? = nil
+                            for (r, isNamed) in zip(rs, named) where !isNamed || assigned {
+                                let (s, e) = lb ?? lineBounds(b, i)
+                                lb = (s, e)
+                                if seen.insert(Int64(r) << 40 | Int64(s)).inserted { candidates.append((r, s, e)) }
                             }
                         }
                         i += 1
                     }
                 }
             }
+          }
         }
         guard !candidates.isEmpty else { return [] }
         // Step 2: confirm each candidate line with its rule.
@@ -113,6 +118,27 @@ public struct SecretMatcher: Sendable {
         return out.filter { m in
             m.ruleID != "generic-secret" || !specific.contains { $0.offset == m.offset && (m.secret.contains($0.secret) || $0.secret.contains(m.secret)) }
         }
+    }
+
+    /// True if, after a key name ending at `j`, the rest of the identifier, an optional quote,
+    /// spaces, `:` or `=`, spaces or a quote, then at least 8 value characters follow.
+    static func assignmentFollows(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
+        var j = start
+        let n = b.count
+        func ident(_ c: UInt8) -> Bool {
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x5f || c == 0x2e || c == 0x2d
+        }
+        var steps = 0
+        while j < n, ident(b[j]), steps < 64 { j += 1; steps += 1 }
+        if j < n, b[j] == 0x22 || b[j] == 0x27 { j += 1 }
+        while j < n, b[j] == 0x20 || b[j] == 0x09 { j += 1 }
+        guard j < n, b[j] == 0x3a || b[j] == 0x3d else { return false }
+        j += 1
+        if j < n, b[j] == 0x3d || b[j] == 0x3e { j += 1 }  // := or =>
+        while j < n, b[j] == 0x20 || b[j] == 0x09 || b[j] == 0x22 || b[j] == 0x27 { j += 1 }
+        var value = 0
+        while j < n, value < 8, b[j] > 0x20, b[j] != 0x22, b[j] != 0x27 { j += 1; value += 1 }
+        return value >= 8
     }
 
     /// The line around position `i`, capped at 2 KiB each side.

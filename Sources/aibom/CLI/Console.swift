@@ -28,6 +28,11 @@ struct Console: Sendable {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// Writes text to stderr (never suppressed).
+    func err(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
     /// Writes a warning to stderr (never suppressed).
     func warn(_ text: String) {
         FileHandle.standardError.write(Data(("aibom: warning: " + text + "\n").utf8))

@@ -1,7 +1,16 @@
 import AIBOMDigest
 import AIBOMFormats
 import AIBOMModel
+import AIBOMScan
 import Foundation
+
+/// A build stopped because the scan found something: a failed check (exit 1), not bad input.
+struct BuildRefused: Error, CustomStringConvertible {
+    let count: Int
+    var description: String {
+        "the release has \(count) scan finding\(count == 1 ? "" : "s") (listed above); fix them, or pass --allow-findings to record them in the BOM"
+    }
+}
 
 /// `aibom build`: the release's CycloneDX 1.6 BOM from a manifest and the files on disk.
 enum BuildCommand: Command {
@@ -16,9 +25,15 @@ enum BuildCommand: Command {
             .value("serial", nil, "URN", "Serial number (urn:uuid:...; default: random)"),
             .value("jobs", "j", "N", "Hashing threads (default: number of cores)"),
             .flag("follow-symlinks", nil, "Follow symlinks that stay inside an asset"),
+            .flag("allow-findings", nil, "Write the BOM even if the scan finds secrets or unsafe serialization"),
+            .flag("unsafe-skip-scan", nil, "Do not scan the assets (the BOM records that it was not scanned)"),
             .flag("quiet", "q", "No warnings or progress on stderr"),
         ],
         discussion: """
+        Every asset is scanned for secrets and unsafe serialization (as `aibom scan` does); a
+        release with findings is refused (exit 1) unless --allow-findings is given, which
+        records them in the BOM for the policy to judge at deploy.
+
         Every asset is walked and every file hashed (in one parallel run); files are read by
         content (safetensors and GGUF headers, config.json, model card front matter, PEFT
         adapter configs, FAISS headers, Parquet footers, JSONL/CSV record counts). What the
@@ -47,7 +62,7 @@ enum BuildCommand: Command {
         let total = plans.reduce(UInt64(0)) { $0 + $1.1.files.reduce(0) { $0 + $1.size } }
         let progress = HashProgress(total: total)
         let line = ProgressLine(console: console, label: "hashing", total: total) { progress.completed }
-        let release: Release
+        var release: Release
         do {
             release = try builder.build(manifest, root: root, plans: plans, progress: progress)
             line.finish()
@@ -56,8 +71,24 @@ enum BuildCommand: Command {
             throw error
         }
         for a in release.assets { for w in a.warnings where !args.flag("quiet") { console.warn("\(a.name): \(w)") } }
-        let bom = CycloneDX.encode(release, options: CycloneDX.Options(timestamp: timestamp, serialNumber: serial,
-                                                                      toolVersion: version))
+        var releaseProperties: [(String, String)] = []
+        if args.flag("unsafe-skip-scan") {
+            releaseProperties.append(("scan", "skipped"))
+        } else {
+            let findings = try ReleaseScan.attach(&release, root: root)
+            releaseProperties.append(("scan", findings.isEmpty ? "clean" : "findings"))
+            releaseProperties.append(("scanFindings", String(findings.count)))
+            if !findings.isEmpty {
+                console.err(TextReporter().render({ var r = ScanReport(); r.findings = findings; r.filesScanned = release.assets.reduce(0) { $0 + $1.files.count }; return r }()))
+                guard args.flag("allow-findings") else {
+                    throw BuildRefused(count: findings.count)
+                }
+                console.warn("\(findings.count) finding\(findings.count == 1 ? "" : "s") recorded in the BOM (--allow-findings); a policy without allowFindings refuses this release at deploy")
+            }
+        }
+        var options = CycloneDX.Options(timestamp: timestamp, serialNumber: serial, toolVersion: version)
+        options.releaseProperties = releaseProperties
+        let bom = CycloneDX.encode(release, options: options)
         let text = bom.serialized(pretty: true)
         if let out = args.value("out") {
             try AtomicFile.write(text, to: out)
