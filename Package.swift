@@ -7,7 +7,7 @@ let package = Package(
     name: "aibom",
     products: [
         .executable(name: "aibom", targets: ["aibom"]),
-        .library(name: "AIBOM", targets: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify", "AIBOMScan"]),
+        .library(name: "AIBOM", targets: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify", "AIBOMScan", "AIBOMDiff"]),
     ],
     targets: [
         .systemLibrary(
@@ -27,9 +27,10 @@ let package = Package(
         .target(name: "AIBOMAttestation", dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel"]),
         .target(name: "AIBOMVerify", dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation"]),
         .target(name: "AIBOMScan", dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats"]),
+        .target(name: "AIBOMDiff", dependencies: ["AIBOMDigest", "AIBOMFormats", "AIBOMModel"]),
         .executableTarget(
             name: "aibom",
-            dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify", "AIBOMScan"]
+            dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify", "AIBOMScan", "AIBOMDiff"]
         ),
         .target(
             name: "AIBOMTestSupport",
@@ -43,6 +44,7 @@ let package = Package(
         .testTarget(name: "AIBOMAttestationTests", dependencies: ["AIBOMAttestation", "AIBOMTestSupport"]),
         .testTarget(name: "AIBOMVerifyTests", dependencies: ["AIBOMVerify", "AIBOMTestSupport"]),
         .testTarget(name: "AIBOMScanTests", dependencies: ["AIBOMScan", "AIBOMTestSupport"]),
+        .testTarget(name: "AIBOMDiffTests", dependencies: ["AIBOMDiff", "AIBOMTestSupport"]),
         .testTarget(name: "aibomTests", dependencies: ["aibom", "AIBOMTestSupport"]),
     ]
 )

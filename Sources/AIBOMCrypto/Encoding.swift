@@ -6,34 +6,42 @@ public enum Hex {
 
     /// Encodes bytes as lowercase hex.
     public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
+        let count = bytes.count
+        return String(unsafeUninitializedCapacity: count * 2) { out in
+            var k = 0
+            for b in bytes {
+                out[k] = digits[Int(b >> 4)]
+                out[k + 1] = digits[Int(b & 0x0f)]
+                k += 2
+            }
+            return k
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes hex (either case). Returns nil on odd length or a non-hex character.
     public static func decode(_ text: String) -> [UInt8]? {
-        let u = Array(text.utf8)
-        guard u.count % 2 == 0 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(u.count / 2)
-        var i = 0
-        while i < u.count {
-            guard let hi = nibble(u[i]), let lo = nibble(u[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
+        var t = text
+        return t.withUTF8 { u -> [UInt8]? in
+            guard u.count % 2 == 0 else { return nil }
+            var out = [UInt8](repeating: 0, count: u.count / 2)
+            var i = 0
+            while i < u.count {
+                guard let hi = nibble(u[i]), let lo = nibble(u[i + 1]) else { return nil }
+                out[i / 2] = hi << 4 | lo
+                i += 2
+            }
+            return out
         }
-        return out
     }
 
     /// True if `text` is exactly `length` lowercase hex characters.
     public static func isLowercaseHex(_ text: String, length: Int) -> Bool {
-        let u = text.utf8
-        return u.count == length && u.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+        var t = text
+        return t.withUTF8 { u in
+            guard u.count == length else { return false }
+            for c in u where !((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)) { return false }
+            return true
+        }
     }
 
     private static func nibble(_ c: UInt8) -> UInt8? {

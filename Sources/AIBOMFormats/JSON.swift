@@ -188,6 +188,25 @@ struct JSONParser {
 
     mutating func parseString() throws -> String {
         i += 1
+        // Fast path: no escapes, ASCII or valid UTF-8 up to the closing quote.
+        var j = i
+        var ascii = true
+        while j < bytes.count {
+            let b = bytes[j]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+            if b >= 0x80 { ascii = false }
+            j += 1
+        }
+        if j < bytes.count, bytes[j] == UInt8(ascii: "\""), j - i <= limits.maxStringBytes {
+            let s: String? = bytes.withUnsafeBufferPointer { buf in
+                let slice = UnsafeBufferPointer(rebasing: buf[i..<j])
+                return ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
+            }
+            if let s {
+                i = j + 1
+                return s
+            }
+        }
         var out = [UInt8]()
         while true {
             guard i < bytes.count else { throw error("unterminated string") }

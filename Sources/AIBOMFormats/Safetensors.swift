@@ -1,3 +1,4 @@
+import Foundation
 /// safetensors: an 8-byte little-endian header length, a JSON header describing each tensor
 /// (`dtype`, `shape`, `data_offsets` relative to the data buffer) and `__metadata__`, then
 /// raw tensor bytes. Only the header is read; tensor bytes are never touched.
@@ -132,4 +133,16 @@ public enum Safetensors {
 }
 
 /// Sorts strings by the byte order of their UTF-8 encoding.
-public func byteOrderLess(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+public func byteOrderLess(_ a: String, _ b: String) -> Bool {
+    var x = a, y = b
+    return x.withUTF8 { p in
+        y.withUTF8 { q in
+            let n = min(p.count, q.count)
+            if n > 0, let pb = p.baseAddress, let qb = q.baseAddress {
+                let c = memcmp(pb, qb, n)
+                if c != 0 { return c < 0 }
+            }
+            return p.count < q.count
+        }
+    }
+}

@@ -200,6 +200,11 @@ public enum CycloneDX {
         "wtfpl": "WTFPL", "zlib": "Zlib", "ecl-2.0": "ECL-2.0", "epl-2.0": "EPL-2.0", "isc": "ISC",
     ]
 
+    /// The SPDX id for a license name when aibom knows it (`apache-2.0` → `Apache-2.0`), else the name.
+    public static func normalizedLicense(_ l: String) -> String {
+        spdx[l.lowercased()] ?? l
+    }
+
     static func license(_ l: String) -> JSON {
         if let id = spdx[l.lowercased()] ?? spdx.values.first(where: { $0 == l }) {
             return .object(["license": .object(["id": .string(id)])])

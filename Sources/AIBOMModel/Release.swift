@@ -99,7 +99,7 @@ public struct AssetRecord: Sendable, Equatable {
     public var size: UInt64 { files.reduce(0) { $0 + $1.size } }
 
     /// The asset's digest: a single file's SHA-256, or for a directory the SHA-256 over the
-    /// sorted lines `path NUL hexdigest LF` of its files.
+    /// sorted lines `path NUL hexdigest LF` of its files. Computed on each access.
     public var digest: Digest {
         if !isDirectory, files.count == 1 { return files[0].sha256 }
         return AssetRecord.directoryDigest(files.map { ($0.path, $0.sha256) })

@@ -70,6 +70,7 @@ public struct ReleaseBuilder: Sendable {
             if walk.files.isEmpty { asset.warnings.append("no regular files under \(spec.path)") }
             let full = Self.resolve(spec.path, root: root)
             AssetFacts.describe(&asset, fullPath: full, kindGiven: spec.kind != nil)
+            asset.license = asset.license.map(CycloneDX.normalizedLicense)
             assets.append(asset)
         }
         AssetFacts.inferRelations(&assets)

@@ -75,7 +75,7 @@ final class ReleaseBuilderTests: XCTestCase {
         let kinds = Dictionary(uniqueKeysWithValues: r.assets.map { ($0.name, $0.kind) })
         XCTAssertEqual(kinds, ["m": .model, "lora": .adapter, "chats": .dataset, "sys": .prompt, "broken": .model])
         let model = r.asset(named: "m")!
-        XCTAssertEqual(model.license, "mit")
+        XCTAssertEqual(model.license, "MIT", "normalized to the SPDX id")
         XCTAssertEqual(model.task, "text-generation")
         XCTAssertEqual(model.modelArchitecture, "LlamaForCausalLM")
         XCTAssertEqual(model.properties["parameterCount"], "4")

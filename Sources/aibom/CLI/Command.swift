@@ -26,6 +26,7 @@ let allCommands: [any Command.Type] = [
     SignCommand.self,
     VerifyCommand.self,
     ScanCommand.self,
+    DiffCommand.self,
     HashCommand.self,
     KeygenCommand.self,
     SignModelCommand.self,
