@@ -7,7 +7,7 @@ let package = Package(
     name: "aibom",
     products: [
         .executable(name: "aibom", targets: ["aibom"]),
-        .library(name: "AIBOM", targets: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify", "AIBOMScan", "AIBOMDiff"]),
+        .library(name: "AIBOM", targets: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify", "AIBOMScan", "AIBOMDiff", "AIBOMLedger"]),
     ],
     targets: [
         .systemLibrary(
@@ -28,9 +28,10 @@ let package = Package(
         .target(name: "AIBOMVerify", dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation"]),
         .target(name: "AIBOMScan", dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats"]),
         .target(name: "AIBOMDiff", dependencies: ["AIBOMDigest", "AIBOMFormats", "AIBOMModel"]),
+        .target(name: "AIBOMLedger", dependencies: ["AIBOMCrypto", "AIBOMFormats"]),
         .executableTarget(
             name: "aibom",
-            dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify", "AIBOMScan", "AIBOMDiff"]
+            dependencies: ["AIBOMCrypto", "AIBOMDigest", "AIBOMFormats", "AIBOMModel", "AIBOMAttestation", "AIBOMVerify", "AIBOMScan", "AIBOMDiff", "AIBOMLedger"]
         ),
         .target(
             name: "AIBOMTestSupport",
@@ -45,6 +46,7 @@ let package = Package(
         .testTarget(name: "AIBOMVerifyTests", dependencies: ["AIBOMVerify", "AIBOMTestSupport"]),
         .testTarget(name: "AIBOMScanTests", dependencies: ["AIBOMScan", "AIBOMTestSupport"]),
         .testTarget(name: "AIBOMDiffTests", dependencies: ["AIBOMDiff", "AIBOMTestSupport"]),
+        .testTarget(name: "AIBOMLedgerTests", dependencies: ["AIBOMLedger", "AIBOMTestSupport"]),
         .testTarget(name: "aibomTests", dependencies: ["aibom", "AIBOMTestSupport"]),
     ]
 )

@@ -27,6 +27,8 @@ let allCommands: [any Command.Type] = [
     VerifyCommand.self,
     ScanCommand.self,
     DiffCommand.self,
+    LedgerCommand.self,
+    TraceCommand.self,
     HashCommand.self,
     KeygenCommand.self,
     SignModelCommand.self,
