@@ -20,6 +20,7 @@ protocol Command: Sendable {
 
 /// Every command, in the order `aibom --help` lists them.
 let allCommands: [any Command.Type] = [
+    DemoCommand.self,
     InitCommand.self,
     BuildCommand.self,
     ShowCommand.self,
