@@ -1,3 +1,4 @@
+import AIBOMFormats
 import Glibc
 
 /// One regular file found by a walk.
@@ -210,17 +211,7 @@ func errnoError(_ path: String, _ code: Int32) -> DigestError {
     return .unreadable(path: path, reason: String(cString: strerror(code)))
 }
 
-func fileKind(_ mode: mode_t) -> String {
-    switch mode {
-    case S_IFIFO: return "FIFO"
-    case S_IFSOCK: return "socket"
-    case S_IFCHR: return "character device"
-    case S_IFBLK: return "block device"
-    case S_IFDIR: return "directory"
-    case S_IFLNK: return "symlink"
-    default: return "special file"
-    }
-}
+func fileKind(_ mode: mode_t) -> String { fileKindName(mode) }
 
 func realPath(_ path: String) -> String? {
     guard let p = realpath(path, nil) else { return nil }

@@ -20,6 +20,19 @@ public enum FileIOError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+/// A human name for the type bits of a `stat` mode (`FIFO`, `socket`, `directory`, ...).
+public func fileKindName(_ mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFIFO: return "FIFO"
+    case S_IFSOCK: return "socket"
+    case S_IFCHR: return "character device"
+    case S_IFBLK: return "block device"
+    case S_IFDIR: return "directory"
+    case S_IFLNK: return "symlink"
+    default: return "special file"
+    }
+}
+
 /// Reads whole small files (manifests, policies, envelopes, headers) with a size bound, and
 /// never blocks on FIFOs or devices: only regular files are read.
 public enum BoundedFile {
@@ -62,15 +75,7 @@ public enum BoundedFile {
         code == ENOENT ? .notFound(path: path) : .io(path: path, reason: String(cString: strerror(code)))
     }
 
-    static func kindName(_ mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFDIR: return "directory"
-        case S_IFIFO: return "FIFO"
-        case S_IFSOCK: return "socket"
-        case S_IFCHR, S_IFBLK: return "device"
-        default: return "special file"
-        }
-    }
+    static func kindName(_ mode: mode_t) -> String { fileKindName(mode) }
 }
 
 /// Writes files atomically: a temporary file in the same directory, fsync, then rename (or

@@ -298,7 +298,7 @@ public enum CycloneDX {
 
     /// Reads a BOM file (bounded) and decodes it.
     public static func load(_ path: String) throws -> (JSON, Release) {
-        let bytes = try BoundedFile.read(path, limit: 512 << 20)
+        let bytes = try BoundedFile.read(path, limit: 256 << 20)
         let json: JSON
         do { json = try JSON.parse(bytes) } catch { throw ModelError.bom(path: path, message: "not valid JSON: \(error)") }
         return (json, try decode(json, source: path))

@@ -88,7 +88,7 @@ enum DiffCommand: Command {
             }
             throw UsageError(command: "diff", message: "\(path): a directory side needs release.json, manifest.json or aibom.json")
         }
-        let bytes = try BoundedFile.read(path, limit: 512 << 20)
+        let bytes = try BoundedFile.read(path, limit: 256 << 20)
         let json: JSON
         do { json = try JSON.parse(bytes) } catch { throw ModelError.bom(path: path, message: "not valid JSON: \(error)") }
         if json["bomFormat"] != nil {

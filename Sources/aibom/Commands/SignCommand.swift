@@ -46,7 +46,7 @@ enum SignCommand: Command {
             }
             out = args.value("out") ?? input
         } else {
-            let bytes = try BoundedFile.read(input, limit: 512 << 20)
+            let bytes = try BoundedFile.read(input, limit: 256 << 20)
             let bom: JSON
             do { bom = try JSON.parse(bytes) } catch { throw ModelError.bom(path: input, message: "not valid JSON: \(error)") }
             let name = (input as NSString).lastPathComponent
