@@ -48,9 +48,9 @@ for i in range(n):
         if len(levels) == k + 1: levels.append([])
         levels[k + 1].append(node(levels[k][-2], levels[k][-1]))
         k += 1
-    for key in (f"asset:{asset}", f"sha256:{digest}", f"release:rel-{i % 100}", f"release:rel-{i % 100}@{i}",
+    for k2 in (f"asset:{asset}", f"sha256:{digest}", f"release:rel-{i % 100}", f"release:rel-{i % 100}@{i}",
                 f"attestation:{e['attestation']['sha256']}"):
-        shards.setdefault(key_shard(key), []).append(f"{key}\t{i}\n")
+        shards.setdefault(key_shard(k2), []).append(f"{k2}\t{i}\n")
     timeline.append(f"{i}\t{ts}\t{env}\tdeployed\trel-{i % 100}\t{i}\n")
 for k, lv in enumerate(levels):
     open(f"{L}/tree/level-{k:02d}.bin", "wb").write(b"".join(lv))
@@ -80,7 +80,7 @@ w=$(mktemp -d)
 "$bin" keygen -q --out "$w/k" >/dev/null
 "$bin" build -q -m manifests/release-1.0.json -o "$w/r.cdx.json"
 "$bin" sign "$w/r.cdx.json" --key "$w/k.key" >/dev/null
-t "ledger append (verifies the python-signed checkpoint, appends, signs)" "$bin" ledger append "$w/r.intoto.json" -l "$L" -k "$data/lk.key" --env prod --unsafe-skip-verify
+t "ledger append (lock, repair check, append, sign a checkpoint)" "$bin" ledger append "$w/r.intoto.json" -l "$L" -k "$data/lk.key" --env prod --unsafe-skip-verify
 t "ledger proof --entry 123456" "$bin" ledger proof -l "$L" --entry 123456
 t "ledger proof --consistency 999" "$bin" ledger proof -l "$L" --consistency 999
 t "trace model-42" "$bin" trace model-42 -l "$L"
