@@ -55,12 +55,14 @@ extension JSON {
     /// Parses a complete JSON text (RFC 8259), strictly: no duplicate object keys, no
     /// trailing commas or comments, valid UTF-8, no lone surrogates, nesting bounded.
     public static func parse(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws -> JSON {
-        var p = JSONParser(bytes: bytes, limits: limits)
-        p.skipWhitespace()
-        let v = try p.parseValue(depth: 0)
-        p.skipWhitespace()
-        guard p.i == bytes.count else { throw p.error("unexpected data after the JSON value") }
-        return v
+        try bytes.withUnsafeBufferPointer { buf in
+            var p = JSONParser(bytes: buf, limits: limits)
+            p.skipWhitespace()
+            let v = try p.parseValue(depth: 0)
+            p.skipWhitespace()
+            guard p.i == buf.count else { throw p.error("unexpected data after the JSON value") }
+            return v
+        }
     }
 
     /// Parses JSON text from a string.
@@ -70,18 +72,18 @@ extension JSON {
 }
 
 struct JSONParser {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     let limits: JSONLimits
     var i = 0
 
-    init(bytes: [UInt8], limits: JSONLimits) {
+    init(bytes: UnsafeBufferPointer<UInt8>, limits: JSONLimits) {
         self.bytes = bytes
         self.limits = limits
     }
 
     func error(_ message: String) -> JSONError {
         var line = 1, col = 1
-        for b in bytes[0..<min(i, bytes.count)] {
+        for b in UnsafeBufferPointer(rebasing: bytes[0..<min(i, bytes.count)]) {
             if b == 0x0a { line += 1; col = 1 } else if b & 0xc0 != 0x80 { col += 1 }
         }
         return JSONError(message: message, line: line, column: col, offset: i)
@@ -112,7 +114,7 @@ struct JSONParser {
 
     mutating func literal(_ word: String) throws {
         let w = Array(word.utf8)
-        guard i + w.count <= bytes.count, Array(bytes[i..<i + w.count]) == w else { throw error("invalid literal") }
+        guard i + w.count <= bytes.count, bytes[i..<i + w.count].elementsEqual(w) else { throw error("invalid literal") }
         i += w.count
     }
 
@@ -181,7 +183,7 @@ struct JSONParser {
             while i < bytes.count, isDigit(bytes[i]) { i += 1 }
         }
         guard i - start <= 4096 else { throw error("number literal too long") }
-        return String(decoding: bytes[start..<i], as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
@@ -198,10 +200,8 @@ struct JSONParser {
             j += 1
         }
         if j < bytes.count, bytes[j] == UInt8(ascii: "\""), j - i <= limits.maxStringBytes {
-            let s: String? = bytes.withUnsafeBufferPointer { buf in
-                let slice = UnsafeBufferPointer(rebasing: buf[i..<j])
-                return ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
-            }
+            let slice = UnsafeBufferPointer(rebasing: bytes[i..<j])
+            let s: String? = ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
             if let s {
                 i = j + 1
                 return s
@@ -257,7 +257,7 @@ struct JSONParser {
                 throw error("invalid UTF-8")
             }
             guard i + len <= bytes.count else { throw error("invalid UTF-8") }
-            let seq = Array(bytes[i..<i + len])
+            let seq = Array(UnsafeBufferPointer(rebasing: bytes[i..<i + len]))
             guard String(validating: seq, as: UTF8.self) != nil else { throw error("invalid UTF-8") }
             out.append(contentsOf: seq)
             i += len
