@@ -18,6 +18,8 @@ public struct SecretMatch: Sendable, Equatable {
 public struct SecretMatcher: Sendable {
     public let rules: [SecretRule]
     private let firstByte: [Bool]
+    /// 2-byte prefixes (8 KiB, stays in L1), checked before the 3-byte bitmap (2 MiB).
+    private let pairBits: [UInt64]
     private let prefixBits: [UInt64]
     private let byPrefix: [UInt32: [(keyword: [UInt8], rules: [Int], named: [Bool])]]
 
@@ -25,6 +27,7 @@ public struct SecretMatcher: Sendable {
         self.rules = rules
         var first = [Bool](repeating: false, count: 256)
         var bits = [UInt64](repeating: 0, count: (1 << 24) / 64)
+        var pairs = [UInt64](repeating: 0, count: (1 << 16) / 64)
         var table: [UInt32: [(keyword: [UInt8], rules: [Int], named: [Bool])]] = [:]
         var byKeyword: [[UInt8]: [(Int, Bool)]] = [:]
         for (i, r) in rules.enumerated() {
@@ -35,9 +38,12 @@ public struct SecretMatcher: Sendable {
             first[Int(k[0])] = true
             let p = UInt32(k[0]) << 16 | UInt32(k[1]) << 8 | UInt32(k[2])
             bits[Int(p >> 6)] |= 1 << UInt64(p & 63)
+            let q = UInt32(k[0]) << 8 | UInt32(k[1])
+            pairs[Int(q >> 6)] |= 1 << UInt64(q & 63)
             table[p, default: []].append((k, entries.map(\.0), entries.map(\.1)))
         }
         firstByte = first
+        pairBits = pairs
         prefixBits = bits
         byPrefix = table
     }
@@ -57,13 +63,16 @@ public struct SecretMatcher: Sendable {
         bytes.withUnsafeBufferPointer { b in
           SecretMatcher.lower.withUnsafeBufferPointer { lower in
             firstByte.withUnsafeBufferPointer { first in
+              pairBits.withUnsafeBufferPointer { pairs in
                 prefixBits.withUnsafeBufferPointer { bits in
                     var i = 0
                     while i < n - 2 {
                         let c0 = lower[Int(b[i])]
                         if !first[Int(c0)] { i += 1; continue }
-                        // Common case handled above in two table lookups; the rest is rare.
-                        let p = UInt32(c0) << 16 | UInt32(lower[Int(b[i + 1])]) << 8 | UInt32(lower[Int(b[i + 2])])
+                        let c1 = lower[Int(b[i + 1])]
+                        let q = UInt32(c0) << 8 | UInt32(c1)
+                        if pairs[Int(q >> 6)] & (1 << UInt64(q & 63)) == 0 { i += 1; continue }
+                        let p = UInt32(c0) << 16 | UInt32(c1) << 8 | UInt32(lower[Int(b[i + 2])])
                         if bits[Int(p >> 6)] & (1 << UInt64(p & 63)) == 0 { i += 1; continue }
                         for (kw, rs, named) in byPrefix[p] ?? [] where i + kw.count <= n {
                             var ok = true
@@ -80,6 +89,7 @@ public struct SecretMatcher: Sendable {
                         i += 1
                     }
                 }
+              }
             }
           }
         }
