@@ -379,15 +379,27 @@ public final class Ledger {
         return Array(Set(out)).sorted()
     }
 
-    /// The timeline: (index, time, environment, event, release, version), in ledger order.
-    public func timeline() throws -> [(UInt64, Date, String, String, String, String)] {
+    /// The timeline: (index, time, environment, event, release, version), in ledger order. Times
+    /// stay in their canonical UTC form (`2026-01-01T00:00:00Z`), which sorts chronologically as
+    /// text, so a million lines are read without parsing a date.
+    public func timeline() throws -> [(UInt64, String, String, String, String, String)] {
         guard let data = try? BoundedFile.read(dir + "/timeline.tsv", limit: 4 << 30) else { return [] }
-        let f = ISO8601DateFormatter()
-        var out: [(UInt64, Date, String, String, String, String)] = []
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let p = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard p.count == 6, let i = UInt64(p[0]), let t = f.date(from: String(p[1])) else { continue }
-            out.append((i, t, String(p[2]), String(p[3]), String(p[4]), String(p[5])))
+        var out: [(UInt64, String, String, String, String, String)] = []
+        data.withUnsafeBufferPointer { b in
+            var fields: [String] = []
+            var start = 0
+            for i in 0..<b.count {
+                let c = b[i]
+                guard c == 0x09 || c == 0x0a else { continue }
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
+                start = i + 1
+                if c == 0x0a {
+                    if fields.count == 6, let idx = UInt64(fields[0]) {
+                        out.append((idx, fields[1], fields[2], fields[3], fields[4], fields[5]))
+                    }
+                    fields.removeAll(keepingCapacity: true)
+                }
+            }
         }
         return out
     }

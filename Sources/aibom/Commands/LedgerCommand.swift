@@ -194,12 +194,12 @@ enum LedgerCommand: Command {
         if (try args.format()) == "json" {
             console.json(.object(["time": .string(LedgerEntry.formatTime(time)), "live": .array(live.map { l in
                 .object(["environment": .string(l.env), "release": .string(l.release), "version": .string(l.version),
-                         "since": .string(LedgerEntry.formatTime(l.since)), "entry": .int(l.entry)])
+                         "since": .string(l.since), "entry": .int(l.entry)])
             })]))
         } else {
             var s = "live at \(LedgerEntry.formatTime(time))\(args.value("env").map { " in \($0)" } ?? ""):\n"
             if live.isEmpty { s += "  nothing\n" }
-            for l in live { s += "  \(l.env): \(l.release) \(l.version) (deployed \(LedgerEntry.formatTime(l.since)), entry \(l.entry))\n" }
+            for l in live { s += "  \(l.env): \(l.release) \(l.version) (deployed \(l.since), entry \(l.entry))\n" }
             console.out(s, terminator: "")
         }
         return .success
@@ -208,13 +208,14 @@ enum LedgerCommand: Command {
 
 /// Timeline queries shared by `ledger at` and `trace`.
 enum Trace {
-    struct Live { let env: String; let release: String; let version: String; let since: Date; let entry: UInt64 }
+    struct Live { let env: String; let release: String; let version: String; let since: String; let entry: UInt64 }
 
     /// Per environment, `deployed` makes a release version live (replacing other versions of the
     /// same release) and `retired` removes it; events up to `time` count.
-    static func liveAt(_ timeline: [(UInt64, Date, String, String, String, String)], time: Date, environment: String?) -> [Live] {
+    static func liveAt(_ timeline: [(UInt64, String, String, String, String, String)], time: Date, environment: String?) -> [Live] {
         var live: [String: [String: Live]] = [:]  // env → release → live
-        for (i, t, env, event, rel, ver) in timeline where t <= time && (environment == nil || environment == env) {
+        let cutoff = LedgerEntry.formatTime(time)  // canonical UTC text compares chronologically
+        for (i, t, env, event, rel, ver) in timeline where t <= cutoff && (environment == nil || environment == env) {
             if event == "deployed" {
                 live[env, default: [:]][rel] = Live(env: env, release: rel, version: ver, since: t, entry: i)
             } else if event == "retired", live[env]?[rel]?.version == ver {
