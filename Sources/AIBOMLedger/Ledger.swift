@@ -109,7 +109,12 @@ public final class Ledger {
     // MARK: paths
 
     func entryPath(_ i: UInt64) -> String {
-        String(format: "%@/entries/%06llu/%012llu.json", dir, i / 4096, i)
+        "\(dir)/entries/\(Ledger.pad(i / 4096, 6))/\(Ledger.pad(i, 12)).json"
+    }
+
+    static func pad(_ v: UInt64, _ width: Int) -> String {
+        let s = String(v)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
     /// Where entry `i` is stored.
     public func entryPathPublic(_ i: UInt64) -> String { entryPath(i) }
@@ -213,7 +218,7 @@ public final class Ledger {
         }
     }
 
-    func entryExists(_ i: UInt64) -> Bool { FileManager.default.fileExists(atPath: entryPath(i)) }
+    func entryExists(_ i: UInt64) -> Bool { access(entryPath(i), F_OK) == 0 }
 
     /// The number of entries, repairing the tree files first: leaves whose entries were written
     /// but not yet added (a crash between the two), torn records, missing parents, or a tree

@@ -107,13 +107,26 @@ public struct AssetRecord: Sendable, Equatable {
 
     /// SHA-256 over `path\0hex\n` lines sorted by path bytes.
     public static func directoryDigest(_ entries: [(String, Digest)]) -> Digest {
+        let sorted = zip(entries, entries.dropFirst()).allSatisfy { !byteOrderLess($1.0, $0.0) }
+            ? entries : entries.sorted(by: { byteOrderLess($0.0, $1.0) })
+        let digits = Array("0123456789abcdef".utf8)
         var h = Hasher(.sha256)
-        for (p, d) in entries.sorted(by: { byteOrderLess($0.0, $1.0) }) {
-            h.update(p)
-            h.update([0])
-            h.update(d.hex)
-            h.update([0x0a])
+        var buf = [UInt8]()
+        buf.reserveCapacity(1 << 16)
+        for (p, d) in sorted {
+            buf.append(contentsOf: p.utf8)
+            buf.append(0)
+            for b in d.value {
+                buf.append(digits[Int(b >> 4)])
+                buf.append(digits[Int(b & 0x0f)])
+            }
+            buf.append(0x0a)
+            if buf.count >= 1 << 15 {
+                h.update(buf)
+                buf.removeAll(keepingCapacity: true)
+            }
         }
+        h.update(buf)
         return Digest(algorithm: .sha256, value: h.finalize())
     }
 }
