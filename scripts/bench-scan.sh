@@ -43,8 +43,19 @@ cat "$data"/text/* > /dev/null
 bytes=$(cat "$data"/text/*.py "$data"/text/*.jsonl | wc -c)
 echo "corpus: $((bytes >> 20)) MiB of text in $(ls "$data/text" | wc -l) files; model: 5 GiB sparse safetensors"
 t() { python3 -c 'import subprocess,sys,time; t=time.perf_counter(); subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); print(f"{time.perf_counter()-t:.3f}")' "$@"; }
-a=$(t "$bin" scan -q "$data/text")
-cpu=$(python3 -c 'import resource,subprocess,sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); u=resource.getrusage(resource.RUSAGE_CHILDREN); print(f"{u.ru_utime+u.ru_stime:.3f}")' "$bin" scan -q "$data/text")
+# Best of 3 runs, wall and CPU (user + system) measured per run.
+read -r a cpu < <(python3 - "$bin" "$data/text" <<'PY'
+import os, subprocess, sys, time
+best = None
+for _ in range(3):
+    t = time.perf_counter(); before = os.times()
+    subprocess.run([sys.argv[1], "scan", "-q", sys.argv[2]], stdout=subprocess.DEVNULL)
+    after = os.times(); wall = time.perf_counter() - t
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    best = (wall, cpu) if best is None or wall < best[0] else best
+print(f"{best[0]:.3f} {best[1]:.3f}")
+PY
+)
 echo "  aibom scan (text corpus, $(nproc) cores)                       ${a} s wall, ${cpu} s CPU"
 python3 -c "print(f'    throughput: {$bytes/1048576/$a:.0f} MiB/s wall, {$bytes/1048576/$cpu:.0f} MiB/s per core')"
 m=$(t "$bin" scan -q "$data/model/big.safetensors")

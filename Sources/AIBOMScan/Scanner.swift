@@ -200,7 +200,11 @@ struct Context {
             }
             findings = kept
             let advance = got > chunk ? chunk : got
-            lineBase += buf[0..<advance].reduce(0) { $0 + ($1 == 0x0a ? 1 : 0) }
+            lineBase += buf.withUnsafeBufferPointer { b in
+                var count = 0
+                for i in 0..<advance where b[i] == 0x0a { count += 1 }
+                return count
+            }
             off += UInt64(advance)
             if got < want { break }
         }

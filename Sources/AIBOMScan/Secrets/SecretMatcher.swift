@@ -11,13 +11,12 @@ public struct SecretMatch: Sendable, Equatable {
 }
 
 /// Finds secrets in bytes in two steps: one pass over the bytes looks for every rule's literal
-/// keywords at once (a first-byte filter, then a 3-byte prefix bitmap, then the keyword), and
+/// keywords at once (a 2-byte prefix filter, then a 3-byte prefix bitmap, then the keyword), and
 /// only the lines around those spots are confirmed with the rule's regular expression, the
 /// entropy gate and the false-positive filters. No rule's expression ever runs over the whole
 /// buffer.
 public struct SecretMatcher: Sendable {
     public let rules: [SecretRule]
-    private let firstByte: [Bool]
     /// 2-byte prefixes (8 KiB, stays in L1), checked before the 3-byte bitmap (2 MiB).
     private let pairBits: [UInt64]
     private let prefixBits: [UInt64]
@@ -25,7 +24,6 @@ public struct SecretMatcher: Sendable {
 
     public init(rules: [SecretRule] = SecretRules.all) {
         self.rules = rules
-        var first = [Bool](repeating: false, count: 256)
         var bits = [UInt64](repeating: 0, count: (1 << 24) / 64)
         var pairs = [UInt64](repeating: 0, count: (1 << 16) / 64)
         var table: [UInt32: [(keyword: [UInt8], rules: [Int], named: [Bool])]] = [:]
@@ -35,14 +33,12 @@ public struct SecretMatcher: Sendable {
         }
         for (k, entries) in byKeyword {
             precondition(k.count >= 3, "keywords are at least 3 bytes")
-            first[Int(k[0])] = true
             let p = UInt32(k[0]) << 16 | UInt32(k[1]) << 8 | UInt32(k[2])
             bits[Int(p >> 6)] |= 1 << UInt64(p & 63)
             let q = UInt32(k[0]) << 8 | UInt32(k[1])
             pairs[Int(q >> 6)] |= 1 << UInt64(q & 63)
             table[p, default: []].append((k, entries.map(\.0), entries.map(\.1)))
         }
-        firstByte = first
         pairBits = pairs
         prefixBits = bits
         byPrefix = table
@@ -62,17 +58,18 @@ public struct SecretMatcher: Sendable {
         guard n >= 3 else { return [] }
         bytes.withUnsafeBufferPointer { b in
           SecretMatcher.lower.withUnsafeBufferPointer { lower in
-            firstByte.withUnsafeBufferPointer { first in
               pairBits.withUnsafeBufferPointer { pairs in
                 prefixBits.withUnsafeBufferPointer { bits in
+                    // One table lookup and one bit test per byte: the lowercased byte pair is
+                    // rolled forward, and only pairs that start a keyword go further.
                     var i = 0
+                    var c0 = lower[Int(b[0])]
                     while i < n - 2 {
-                        let c0 = lower[Int(b[i])]
-                        if !first[Int(c0)] { i += 1; continue }
                         let c1 = lower[Int(b[i + 1])]
                         let q = UInt32(c0) << 8 | UInt32(c1)
-                        if pairs[Int(q >> 6)] & (1 << UInt64(q & 63)) == 0 { i += 1; continue }
-                        let p = UInt32(c0) << 16 | UInt32(c1) << 8 | UInt32(lower[Int(b[i + 2])])
+                        if pairs[Int(q >> 6)] & (1 << UInt64(q & 63)) == 0 { c0 = c1; i += 1; continue }
+                        c0 = c1
+                        let p = q << 8 | UInt32(lower[Int(b[i + 2])])
                         if bits[Int(p >> 6)] & (1 << UInt64(p & 63)) == 0 { i += 1; continue }
                         for (kw, rs, named) in byPrefix[p] ?? [] where i + kw.count <= n {
                             var ok = true
@@ -90,7 +87,6 @@ public struct SecretMatcher: Sendable {
                     }
                 }
               }
-            }
           }
         }
         guard !candidates.isEmpty else { return [] }
