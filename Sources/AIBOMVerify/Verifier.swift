@@ -87,8 +87,8 @@ public struct Verifier: Sendable {
     }
 
     /// Verifies an envelope file. Throws only for unusable input files (missing, unreadable).
-    public func verify(envelopePath: String, progress: HashProgress? = nil,
-                       plan: ((UInt64) -> HashProgress?)? = nil) throws -> VerificationResult {
+    /// `plan` is told the bytes to re-hash and may return a progress counter for them.
+    public func verify(envelopePath: String, plan: ((UInt64) -> HashProgress?)? = nil) throws -> VerificationResult {
         var result = VerificationResult()
         let envelope: Envelope
         let release: Release
