@@ -13,8 +13,9 @@ d = sys.argv[1]
 def bom(files, version):
     lines = "".join(f"{p}\0{h}\n" for p, h in sorted(files.items(), key=lambda kv: kv[0].encode()))
     digest = hashlib.sha256(lines.encode()).hexdigest()
+    # Files sorted by the bytes of their paths, as aibom writes them.
     comps = [{"type": "file", "bom-ref": f"file:big/{p}", "name": p, "hashes": [{"alg": "SHA-256", "content": h}],
-              "properties": [{"name": "aibom:size", "value": "1"}]} for p, h in files.items()]
+              "properties": [{"name": "aibom:size", "value": "1"}]} for p, h in sorted(files.items(), key=lambda kv: kv[0].encode())]
     asset = {"type": "data", "bom-ref": "asset:big", "name": "big", "hashes": [{"alg": "SHA-256", "content": digest}],
              "properties": [{"name": "aibom:assetKind", "value": "dataset"}, {"name": "aibom:path", "value": "big"},
                             {"name": "aibom:isDirectory", "value": "true"}], "components": comps}

@@ -213,6 +213,26 @@ public enum ReleaseDiff {
             }
             return out + tensorChanges(o.files[0], n.files[0], asset: n.name)
         }
+        // Both sides sorted by path (as aibom writes them): one merge walk, no hashing.
+        if isSortedUnique(o.files), isSortedUnique(n.files) {
+            var i = 0, j = 0
+            var added: [FileRecord] = [], gone: [FileRecord] = []
+            while i < o.files.count || j < n.files.count {
+                if j == n.files.count || (i < o.files.count && byteOrderLess(o.files[i].path, n.files[j].path)) {
+                    gone.append(o.files[i]); i += 1
+                } else if i == o.files.count || byteOrderLess(n.files[j].path, o.files[i].path) {
+                    added.append(n.files[j]); j += 1
+                } else {
+                    let (of, nf) = (o.files[i], n.files[j])
+                    if of.sha256 != nf.sha256 {
+                        out.append(Change(.fileChanged, asset: n.name, subject: nf.path, old: of.sha256.hex, new: nf.sha256.hex, categories: [content]))
+                        out += tensorChanges(of, nf, asset: n.name)
+                    }
+                    i += 1; j += 1
+                }
+            }
+            return out + addedAndGone(added, gone, asset: n.name, content: content)
+        }
         let oldFiles = Dictionary(o.files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         let newFiles = Dictionary(n.files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         var gone = o.files.filter { newFiles[$0.path] == nil }
@@ -235,6 +255,31 @@ public enum ReleaseDiff {
         }
         gone = gone.enumerated().filter { !movedFrom.contains($0.offset) }.map(\.element)
         for f in gone { out.append(Change(.fileRemoved, asset: n.name, subject: f.path, old: f.sha256.hex, categories: [content])) }
+        return out
+    }
+
+    static func isSortedUnique(_ files: [FileRecord]) -> Bool {
+        zip(files, files.dropFirst()).allSatisfy { byteOrderLess($0.path, $1.path) }
+    }
+
+    /// Files only on one side: moves (same digest) paired up, the rest added or removed.
+    static func addedAndGone(_ added: [FileRecord], _ gone: [FileRecord], asset: String, content: String) -> [Change] {
+        var out: [Change] = []
+        var byDigest: [Digest: [Int]] = [:]
+        for (k, f) in gone.enumerated() { byDigest[f.sha256, default: []].append(k) }
+        var moved = Set<Int>()
+        for f in added {
+            if var idx = byDigest[f.sha256], let k = idx.popLast() {
+                byDigest[f.sha256] = idx
+                moved.insert(k)
+                out.append(Change(.fileMoved, asset: asset, subject: f.path, old: gone[k].path, new: f.path, categories: [content]))
+            } else {
+                out.append(Change(.fileAdded, asset: asset, subject: f.path, new: f.sha256.hex, categories: [content]))
+            }
+        }
+        for (k, f) in gone.enumerated() where !moved.contains(k) {
+            out.append(Change(.fileRemoved, asset: asset, subject: f.path, old: f.sha256.hex, categories: [content]))
+        }
         return out
     }
 

@@ -272,8 +272,11 @@ public enum CycloneDX {
             if a.files.isEmpty, let d = sha256(c) {
                 // A component without file children (not written by aibom): one file, its own hash.
                 a.files = [FileRecord(path: (path as NSString).lastPathComponent, size: 0, sha256: d)]
-            } else if let d = sha256(c), d != a.digest {
-                throw fail("asset '\(name)': its SHA-256 does not match the digest of its files")
+            } else {
+                a.rememberDigest()
+                if let d = sha256(c), d != a.digest {
+                    throw fail("asset '\(name)': its SHA-256 does not match the digest of its files")
+                }
             }
             release.assets.append(a)
         }

@@ -78,8 +78,10 @@ public struct AssetRecord: Sendable, Equatable {
     public var license: String?
     public var description: String?
     public var relations: [Relation] = []
-    /// Files sorted by byte order of their paths.
-    public var files: [FileRecord] = []
+    /// Files sorted by byte order of their paths. Changing them forgets a remembered digest.
+    public var files: [FileRecord] = [] { didSet { digestCache = DigestCache() } }
+    /// The asset digest once computed by `rememberDigest()`; ignored by `==`.
+    private var digestCache = DigestCache()
     /// Facts about the asset as a whole (`aibom:` properties without the prefix).
     public var properties: [String: String] = [:]
     /// Problems found while describing the asset that did not stop the build.
@@ -98,9 +100,15 @@ public struct AssetRecord: Sendable, Equatable {
 
     public var size: UInt64 { files.reduce(0) { $0 + $1.size } }
 
+    /// Computes the digest now and remembers it until `files` changes, so later reads are free
+    /// (a 100,000-file asset costs a sort check and a hash per computation).
+    public mutating func rememberDigest() { digestCache.value = computeDigest() }
+
     /// The asset's digest: a single file's SHA-256, or for a directory the SHA-256 over the
-    /// sorted lines `path NUL hexdigest LF` of its files. Computed on each access.
-    public var digest: Digest {
+    /// sorted lines `path NUL hexdigest LF` of its files.
+    public var digest: Digest { digestCache.value ?? computeDigest() }
+
+    func computeDigest() -> Digest {
         if !isDirectory, files.count == 1 { return files[0].sha256 }
         return AssetRecord.directoryDigest(files.map { ($0.path, $0.sha256) })
     }
@@ -129,6 +137,12 @@ public struct AssetRecord: Sendable, Equatable {
         h.update(buf)
         return Digest(algorithm: .sha256, value: h.finalize())
     }
+}
+
+/// A remembered digest: derived state, so it takes no part in equality.
+struct DigestCache: Sendable, Equatable {
+    var value: Digest?
+    static func == (a: DigestCache, b: DigestCache) -> Bool { true }
 }
 
 /// A release: its identity and its assets.

@@ -71,6 +71,7 @@ public struct ReleaseBuilder: Sendable {
             let full = Self.resolve(spec.path, root: root)
             AssetFacts.describe(&asset, fullPath: full, kindGiven: spec.kind != nil)
             asset.license = asset.license.map(CycloneDX.normalizedLicense)
+            asset.rememberDigest()
             assets.append(asset)
         }
         AssetFacts.inferRelations(&assets)

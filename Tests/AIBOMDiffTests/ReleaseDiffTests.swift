@@ -52,6 +52,19 @@ final class ReleaseDiffTests: XCTestCase {
         XCTAssertTrue(t.categories.contains("tensors") && t.categories.contains("weights"))
     }
 
+    /// Sorted file lists (as aibom writes them) take the merge walk; the result is the same
+    /// changes as the general path gives for the same files in another order.
+    func testSortedMergeWalkAgreesWithGeneralPath() {
+        let old = [("a", "1"), ("b", "2"), ("c", "3"), ("m/x", "4"), ("z", "5")]
+        let new = [("a", "1"), ("b", "changed"), ("d", "new"), ("m/y", "4"), ("z", "5")]
+        let sortedChanges = ReleaseDiff.compute(side([asset("s", .dataset, files: old)]), side([asset("s", .dataset, files: new)]))
+        let shuffled = ReleaseDiff.compute(side([asset("s", .dataset, files: old.reversed())]),
+                                           side([asset("s", .dataset, files: new.reversed())]))
+        XCTAssertEqual(Set(kinds(sortedChanges)), ["asset-changed s dataset", "file-changed s b", "file-added s d",
+                                                   "file-moved s m/y", "file-removed s c"])
+        XCTAssertEqual(Set(kinds(sortedChanges)), Set(kinds(shuffled)))
+    }
+
     func testMetadataRelationsFindingsSigners() {
         var o = asset("lora", .adapter, files: [("a", "1")])
         o.license = "apache-2.0"
