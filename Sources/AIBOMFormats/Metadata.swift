@@ -88,7 +88,8 @@ public struct ModelCard: Sendable, Equatable {
             let indented = line.first == " " || line.first == "\t"
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("- "), let key = current {
-                if indented || true { card.fields[key, default: []].append(unquote(String(trimmed.dropFirst(2)))) }
+                // List items may be indented or not under their key.
+                card.fields[key, default: []].append(unquote(String(trimmed.dropFirst(2))))
                 continue
             }
             if indented { continue }  // nested maps (e.g. model-index) are not needed

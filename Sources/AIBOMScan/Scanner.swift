@@ -103,7 +103,7 @@ public struct Scanner: Sendable {
                 let r = try BinaryReader(path: path, bufferSize: 1 << 20)
                 ctx.pickle(r, member: nil)
             case .pytorchZip, .zip, .npz, .keras:
-                try ctx.container([], member: nil, depth: 0, nameHint: name, zipPath: path)
+                try ctx.container([], member: nil, depth: 0, zipPath: path)
             case .gzip, .npy, .savedModel:
                 let bytes = try BoundedFile.read(path, limit: UInt64(options.maxMemberBytes))
                 try ctx.content(bytes, member: nil, depth: 0, name: name)
@@ -329,7 +329,7 @@ struct Context {
             return
         }
         if head.count >= 4, head[0] == 0x50, head[1] == 0x4b, head[2] == 0x03 || head[2] == 0x05 {
-            try container(data, member: member, depth: depth, nameHint: name, zipPath: nil)
+            try container(data, member: member, depth: depth, zipPath: nil)
             return
         }
         if head.count >= 6, head[0] == 0x93, Array(head[1..<6]) == Array("NUMPY".utf8) {
@@ -363,7 +363,7 @@ struct Context {
 
     /// A zip archive: every member, bounded in count, size and total expansion; PyTorch tensor
     /// storage members (`*/data/N`) are skipped: they hold numbers, not code or text.
-    mutating func container(_ data: [UInt8], member: String?, depth: Int, nameHint: String, zipPath: String?) throws {
+    mutating func container(_ data: [UInt8], member: String?, depth: Int, zipPath: String?) throws {
         guard depth < options.maxDepth else {
             notes.append("\(file)\(member.map { "!" + $0 } ?? ""): containers nested deeper than \(options.maxDepth); not opened")
             return
