@@ -108,7 +108,8 @@ public final class Ledger {
 
     // MARK: paths
 
-    func entryPath(_ i: UInt64) -> String {
+    /// Where entry `i` is stored.
+    public func entryPath(_ i: UInt64) -> String {
         "\(dir)/entries/\(Ledger.pad(i / 4096, 6))/\(Ledger.pad(i, 12)).json"
     }
 
@@ -116,8 +117,6 @@ public final class Ledger {
         let s = String(v)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
-    /// Where entry `i` is stored.
-    public func entryPathPublic(_ i: UInt64) -> String { entryPath(i) }
     func levelPath(_ k: Int) -> String { String(format: "%@/tree/level-%02d.bin", dir, k) }
     func checkpointPath(_ n: UInt64) -> String { String(format: "%@/checkpoints/%012llu", dir, n) }
     var latestCheckpointPath: String { dir + "/checkpoint" }

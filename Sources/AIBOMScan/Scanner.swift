@@ -121,7 +121,7 @@ public struct Scanner: Sendable {
                     try ctx.binaryFile(path, format: format)
                     // Whatever the name: a stream that walks as a pickle importing globals is one.
                     let a = PickleWalker.analyze(try BinaryReader(path: path, bufferSize: 1 << 16))
-                    if !a.globals.isEmpty { ctx.pickle(try BinaryReader(path: path, bufferSize: 1 << 20), member: nil) }
+                    if !a.globals.isEmpty { ctx.report(a, member: nil) }
                 }
             }
         } catch {
@@ -288,7 +288,11 @@ struct Context {
     }
 
     mutating func pickle(_ input: ByteInput, member: String?) {
-        let a = PickleWalker.analyze(input)
+        report(PickleWalker.analyze(input), member: member)
+    }
+
+    /// Findings for one analysed pickle stream: its globals, its problems, its strings' secrets.
+    mutating func report(_ a: PickleAnalysis, member: String?) {
         for g in a.globals {
             let verdict = PickleRules.classify(g)
             let calledNote = a.called.contains(g) ? " and calls it" : ""

@@ -74,7 +74,7 @@ func runMain(_ argv: [String]) -> Int32 {
 /// Maps errors to exit codes, in one place. Errors mean unusable input or usage (2);
 /// failed checks are values returned by commands (1), never errors.
 func exitCode(for error: Error) -> ExitCode {
-    error is BuildRefused ? .checkFailed : .usage
+    error is BuildRefused || error is DemoCommand.StepFailed ? .checkFailed : .usage
 }
 
 /// An error's message on one line.

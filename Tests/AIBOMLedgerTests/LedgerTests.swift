@@ -113,7 +113,7 @@ final class LedgerStoreTests: XCTestCase {
         XCTAssertEqual(r.checkpoints, 10)
         let cp = try l.latestCheckpoint()
         for i in 0..<UInt64(9) {
-            let leaf = Merkle.leafHash(try BoundedFile.read(l.entryPathPublic(i), limit: 1 << 20))
+            let leaf = Merkle.leafHash(try BoundedFile.read(l.entryPath(i), limit: 1 << 20))
             XCTAssertTrue(Merkle.verifyInclusion(leaf: leaf, index: i, size: 9, proof: try l.inclusionProof(i, size: 9), root: cp.root))
         }
         XCTAssertTrue(Merkle.verifyConsistency(oldSize: 4, newSize: 9, oldRoot: try l.root(4), newRoot: cp.root,
@@ -128,22 +128,22 @@ final class LedgerStoreTests: XCTestCase {
             return try l.audit().problems
         }
         let edited = try problems { l in
-            var t = String(decoding: try BoundedFile.read(l.entryPathPublic(2), limit: 1 << 20), as: UTF8.self)
+            var t = String(decoding: try BoundedFile.read(l.entryPath(2), limit: 1 << 20), as: UTF8.self)
             t = t.replacingOccurrences(of: "\"prod\"", with: "\"staging\"")
-            try AtomicFile.write(t, to: l.entryPathPublic(2))
+            try AtomicFile.write(t, to: l.entryPath(2))
         }
         XCTAssertTrue(edited.contains { $0.contains("entry 2 was edited") }, "\(edited)")
-        let removed = try problems { l in unlink(l.entryPathPublic(3)) }
+        let removed = try problems { l in unlink(l.entryPath(3)) }
         XCTAssertTrue(removed.contains { $0.contains("entries were removed") || $0.contains("an entry was removed") }, "\(removed)")
         let reordered = try problems { l in
-            let a = l.entryPathPublic(1), b = l.entryPathPublic(2)
+            let a = l.entryPath(1), b = l.entryPath(2)
             rename(a, a + ".tmp"); rename(b, a); rename(a + ".tmp", b)
         }
         XCTAssertTrue(reordered.contains { $0.contains("entry 1 says it is entry 2") }, "\(reordered)")
         let inserted = try problems { l in
             // Shift entries 3...5 up by one and put a forged entry at 3.
-            for i in (3...5).reversed() { rename(l.entryPathPublic(UInt64(i)), l.entryPathPublic(UInt64(i + 1))) }
-            try AtomicFile.write(self.entry(3, "prod", "deployed", version: "evil").json.bytes(), to: l.entryPathPublic(3))
+            for i in (3...5).reversed() { rename(l.entryPath(UInt64(i)), l.entryPath(UInt64(i + 1))) }
+            try AtomicFile.write(self.entry(3, "prod", "deployed", version: "evil").json.bytes(), to: l.entryPath(3))
         }
         XCTAssertTrue(inserted.contains { $0.contains("does not match the entries") }, "\(inserted)")
     }
@@ -165,7 +165,7 @@ final class LedgerStoreTests: XCTestCase {
         let (_, l) = try makeLedger(5)
         // A crash after the entry was renamed into place, before the tree and checkpoint: repaired.
         let e = entry(5)
-        try AtomicFile.write(e.json.bytes(), to: l.entryPathPublic(5))
+        try AtomicFile.write(e.json.bytes(), to: l.entryPath(5))
         var r = try l.audit()
         XCTAssertTrue(r.passed, "\(r.problems)")
         XCTAssertEqual(r.pending, 1)

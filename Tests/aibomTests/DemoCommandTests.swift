@@ -22,4 +22,17 @@ final class DemoCommandTests: XCTestCase {
         XCTAssertEqual(try aibom(["demo", "--workdir", work], cwd: repositoryRoot()).status, 2, "a non-empty workdir is refused")
         XCTAssertEqual(try aibom(["demo"], cwd: dir.path).status, 2, "outside the repository: samples not found")
     }
+
+    /// A step that does not behave as the story expects fails the demo as a failed check (exit 1).
+    func testAStepThatMisbehavesFailsTheDemo() throws {
+        let dir = TempDir()
+        let root = repositoryRoot()
+        try FileManager.default.copyItem(atPath: root + "/samples", toPath: dir.url("samples"))
+        // A second planted token the story does not remove: the scan after the fix finds it.
+        dir.write("samples/tiny-llm/notes.txt", "GITHUB_TOKEN=ghp_" + String(repeating: "aB3dE5gH7jK9mN1pQ3sT", count: 2).prefix(36) + "\n")
+        let r = try aibom(["demo", "--samples", dir.url("samples"), "--manifests", root + "/manifests", "--keys", root + "/keys"],
+                          cwd: dir.path)
+        XCTAssertEqual(r.status, 1, r.out)
+        XCTAssertTrue(r.stderr.contains("aibom: error: demo: 'aibom scan samples/prompts samples/tiny-llm samples/support-lora' exited 1, expected 0"), r.stderr)
+    }
 }

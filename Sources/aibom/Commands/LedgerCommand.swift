@@ -157,7 +157,7 @@ enum LedgerCommand: Command {
         let cpText = String(decoding: try BoundedFile.read(dir + "/checkpoint", limit: 1 << 20), as: UTF8.self)
         if let m = args.value("entry") {
             guard let i = UInt64(m), i < cp.size else { throw UsageError(command: "ledger", message: "--entry must be below the tree size \(cp.size)") }
-            let bytes = try BoundedFile.read(ledger.entryPathPublic(i), limit: 64 << 20)
+            let bytes = try BoundedFile.read(ledger.entryPath(i), limit: 64 << 20)
             let leaf = Merkle.leafHash(bytes)
             let path = try ledger.inclusionProof(i, size: cp.size)
             let ok = Merkle.verifyInclusion(leaf: leaf, index: i, size: cp.size, proof: path, root: cp.root)
